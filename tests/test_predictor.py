@@ -1,0 +1,59 @@
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from fer.classes import CLASS_NAMES
+from fer.errors import InvalidImageError
+
+
+def test_predict_faces_single_and_batch(tiny_predictor):
+    faces = np.random.default_rng(0).integers(0, 255, (5, 48, 48)).astype(np.uint8)
+    batch = tiny_predictor.predict_faces(faces, tta=False)
+    assert batch.shape == (5, 7)
+    np.testing.assert_allclose(batch.sum(axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(tiny_predictor.predict_faces(faces[0], tta=False)[0], batch[0], rtol=1e-5)
+
+
+def test_flip_tta_is_the_mean_of_both_views(tiny_predictor):
+    face = np.random.default_rng(1).integers(0, 255, (48, 48)).astype(np.uint8)
+    plain = tiny_predictor.predict_faces(face, tta=False)
+    flipped = tiny_predictor.predict_faces(face[:, ::-1], tta=False)
+    np.testing.assert_allclose(tiny_predictor.predict_faces(face, tta=True), (plain + flipped) / 2, rtol=1e-5)
+
+
+def test_wrong_face_shape_is_an_invalid_image(tiny_predictor):
+    with pytest.raises(InvalidImageError, match="48x48"):
+        tiny_predictor.predict_faces(np.zeros((2, 32, 32)))
+
+
+def test_whole_image_mode_classifies_a_cropped_face(tiny_predictor):
+    result = tiny_predictor.predict(Image.new("L", (48, 48), 128), whole_image=True, explain=True)
+    assert len(result.faces) == 1
+    face = result.faces[0]
+    assert face.box == (0, 0, 48, 48) and face.model_input.shape == (48, 48)
+    assert face.emotion in CLASS_NAMES
+    assert face.attention_overlay.shape[2] == 3
+    assert result.stages["original"].shape == (48, 48, 3)
+    payload = json.loads(json.dumps(result.to_dict()))
+    assert set(payload["faces"][0]["probabilities"]) == set(CLASS_NAMES)
+
+
+def test_no_face_is_a_message_not_an_error(tiny_predictor):
+    result = tiny_predictor.predict(np.full((120, 160, 3), 200, np.uint8), explain=True)
+    assert result.faces == [] and "No face" in result.message
+    assert result.stages["annotated"].shape == (120, 160, 3)
+
+
+def test_detects_the_astronaut(tiny_predictor):
+    data = pytest.importorskip("skimage.data")
+    result = tiny_predictor.predict(data.astronaut())
+    assert len(result.faces) == 1
+    x, y, w, h = result.faces[0].box
+    assert 150 < x + w / 2 < 300 and 50 < y + h / 2 < 200  # her face, not the flag or the helmet
+
+
+def test_non_image_bytes_raise_the_project_error(tiny_predictor):
+    with pytest.raises(InvalidImageError):
+        tiny_predictor.predict(b"<html>not an image</html>")

@@ -1,0 +1,73 @@
+import json
+
+import pandas as pd
+import pytest
+
+from train import train
+
+from .conftest import write_folder
+
+TINY = ["--set", "model.filters=[4,8,8,8]", "--set", "model.dense_units=8", "--batch-size", "8"]
+
+
+def _train(data, out, *extra):
+    train.main(["--data", str(data), "--out", str(out), "--preset", "fast", *TINY, *extra])
+
+
+def test_smoke_run_writes_history_checkpoint_and_resumes(tmp_path):
+    data = write_folder(tmp_path / "data", 6)
+    out = tmp_path / "run"
+    _train(data, out, "--epochs", "2")
+    history = pd.read_csv(out / "history.csv")
+    assert len(history) == 2
+    for column in [
+        "loss",
+        "accuracy",
+        "precision",
+        "recall",
+        "val_loss",
+        "val_accuracy",
+        "val_precision",
+        "val_recall",
+        "learning_rate",
+        "epoch_seconds",
+    ]:
+        assert column in history.columns
+    assert (history["epoch_seconds"] > 0).all()
+    config = json.loads((out / "train_config.json").read_text())
+    assert config["config"]["epochs"] == 2 and config["config"]["model"]["filters"] == [4, 8, 8, 8]
+    assert (out / "last.keras").exists() and (out / "model.keras").exists()
+
+    # Resuming continues from the checkpoint's epoch with the saved config, appending to the history.
+    saved = json.loads((out / "train_config.json").read_text())
+    saved["config"]["epochs"] = 3
+    (out / "train_config.json").write_text(json.dumps(saved))
+    train.main(["--data", str(data), "--out", str(out), "--resume"])
+    history = pd.read_csv(out / "history.csv")
+    assert history["epoch"].tolist() == [0, 1, 2]
+
+
+def test_csv_data_uses_its_usage_splits(tmp_path):
+    rows = [f"{i % 7},{' '.join(['100'] * 2304)},{'PublicTest' if i % 5 == 0 else 'Training'}" for i in range(40)]
+    data = tmp_path / "fer2013.csv"
+    data.write_text("emotion,pixels,Usage\n" + "\n".join(rows) + "\n")
+    _train(data, tmp_path / "run", "--epochs", "1")
+    config = json.loads((tmp_path / "run" / "train_config.json").read_text())
+    assert (config["train_size"], config["val_size"]) == (32, 8)
+
+
+def test_seed_preset_is_the_original_recipe(tmp_path):
+    config = train.build_config(train.parse_args(["--data", "x", "--out", "y", "--preset", "seed"]))
+    assert (config.optimizer, config.learning_rate, config.batch_size, config.epochs) == ("adam", 5e-5, 32, 80)
+    assert config.early_stopping_patience == 20 and config.class_weights
+    assert config.model.filters == (64, 128, 256, 512)
+
+
+def test_unknown_override_is_refused():
+    with pytest.raises(SystemExit, match="unknown key"):
+        train.build_config(train.parse_args(["--data", "x", "--out", "y", "--set", "model.nonsense=1"]))
+
+
+def test_resume_without_checkpoint_is_refused(tmp_path):
+    with pytest.raises(SystemExit, match="no checkpoint"):
+        train.main(["--data", str(tmp_path), "--out", str(tmp_path / "run"), "--resume"])

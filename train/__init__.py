@@ -1,0 +1,1 @@
+"""Command-line tools to train, evaluate and plot the FER model."""
