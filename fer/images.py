@@ -34,6 +34,8 @@ def _open(source: ImageSource) -> Image.Image:
         raise InvalidImageError(f"{source} is a folder, not an image.") from error
     except UnidentifiedImageError as error:
         raise InvalidImageError("Not a readable image (supported: JPEG, PNG, GIF, BMP, TIFF, WebP).") from error
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        raise InvalidImageError(f"The image is damaged or truncated and cannot be decoded ({error}).") from error
 
 
 def _to_rgb(image: Image.Image) -> np.ndarray:

@@ -87,3 +87,17 @@ def probability_figure(probabilities: dict[str, float]) -> go.Figure:
         xaxis={"range": [0, 1], "tickformat": ".0%"}, margin={"l": 70, "r": 10, "t": 10, "b": 30}, height=280
     )
     return figure
+
+
+def timeline_figure(frames: pd.DataFrame) -> go.Figure:
+    """Probability of each emotion over time, one line per emotion and face id."""
+    figure = go.Figure()
+    for face_id, track in frames.groupby("face_id"):
+        for name in CLASS_NAMES:
+            figure.add_scatter(
+                x=track["time"], y=track[name], mode="lines", name=f"face {face_id}: {name}", legendgroup=str(face_id)
+            )
+    figure.update_layout(
+        title="Emotions over time", xaxis_title="seconds", yaxis_title="probability", yaxis_range=[0, 1]
+    )
+    return figure

@@ -58,14 +58,23 @@ class Predictor:
         return np.concatenate(outputs) if outputs else np.zeros((0, len(CLASS_NAMES)), np.float32)
 
     def predict(
-        self, image: ImageSource, whole_image: bool = False, explain: bool = False, tta: bool | None = None
+        self,
+        image: ImageSource,
+        whole_image: bool = False,
+        explain: bool = False,
+        tta: bool | None = None,
+        min_score: float | None = None,
     ) -> PredictionResult:
         """Every face in a photo, left to right. Never raises for "no face": the message says so instead."""
         rgb = load_rgb(image, self.config.max_pixels)
         height, width = rgb.shape[:2]
-        found = [((0, 0, width, height), 1.0)] if whole_image else self.detector.detect(rgb)
+        if whole_image:
+            found = [((0, 0, width, height), 1.0)]
+        else:
+            threshold = self.config.min_detector_score if min_score is None else min_score
+            found = [item for item in self.detector.detect(rgb) if item[1] >= threshold]
         found.sort(key=lambda item: item[0][0])
-        crops = [self._crop(rgb, box) for box, _ in found]
+        crops = [rgb if whole_image else square_crop(rgb, box, self.config.face_margin) for box, _ in found]
         inputs = np.stack([to_gray48(crop) for crop in crops]) if crops else np.zeros((0, IMAGE_SIZE, IMAGE_SIZE))
         probabilities = self.predict_faces(inputs, tta)
         faces = [
@@ -83,13 +92,6 @@ class Predictor:
             self._add_explanations(result, rgb, crops)
         return result
 
-    def _crop(self, rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-        x, y, w, h = box
-        pad_w, pad_h = round(w * self.config.face_margin), round(h * self.config.face_margin)
-        top, bottom = max(0, y - pad_h), min(rgb.shape[0], y + h + pad_h)
-        left, right = max(0, x - pad_w), min(rgb.shape[1], x + w + pad_w)
-        return rgb[top:bottom, left:right]
-
     def _add_explanations(self, result: PredictionResult, rgb: np.ndarray, crops: list[np.ndarray]) -> None:
         result.stages["original"] = rgb
         result.stages["annotated"] = annotate(rgb, result.faces)
@@ -100,6 +102,20 @@ class Predictor:
         for face, crop, attention_map in zip(result.faces, crops, attention.numpy()):
             face.crop = crop
             face.attention_overlay = attention_overlay(face.model_input, attention_map[..., 0])
+
+
+def square_crop(rgb: np.ndarray, box: tuple[int, int, int, int], margin: float) -> np.ndarray:
+    """A square around the box, grown by `margin` per side to match FER-2013's framing.
+
+    Parts outside the photo are filled by repeating its edge, so a face at the border keeps its shape.
+    """
+    x, y, w, h = box
+    side = round(max(w, h) * (1 + 2 * margin))
+    left, top = round(x + w / 2 - side / 2), round(y + h / 2 - side / 2)
+    height, width = rgb.shape[:2]
+    pads = (max(0, -top), max(0, top + side - height), max(0, -left), max(0, left + side - width))
+    region = rgb[max(0, top) : min(height, top + side), max(0, left) : min(width, left + side)]
+    return cv2.copyMakeBorder(region, *pads, cv2.BORDER_REPLICATE) if any(pads) else region
 
 
 def _message(count: int) -> str:

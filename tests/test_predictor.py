@@ -7,6 +7,8 @@ from PIL import Image
 from fer.classes import CLASS_NAMES
 from fer.errors import InvalidImageError
 
+from .conftest import SHARED
+
 
 def test_predict_faces_single_and_batch(tiny_predictor):
     faces = np.random.default_rng(0).integers(0, 255, (5, 48, 48)).astype(np.uint8)
@@ -57,3 +59,38 @@ def test_detects_the_astronaut(tiny_predictor):
 def test_non_image_bytes_raise_the_project_error(tiny_predictor):
     with pytest.raises(InvalidImageError):
         tiny_predictor.predict(b"<html>not an image</html>")
+
+
+def test_exif_rotated_photo_gives_the_same_box(tiny_predictor, tmp_path):
+    data = pytest.importorskip("skimage.data")
+    upright = Image.fromarray(data.astronaut())
+    exif = Image.Exif()
+    exif[0x0112] = 8  # "rotate 90 CCW to display": stored turned clockwise
+    stored = tmp_path / "phone.jpg"
+    upright.transpose(Image.Transpose.ROTATE_270).save(stored, exif=exif, quality=95)
+    plain = tmp_path / "upright.jpg"
+    upright.save(plain, quality=95)
+    rotated_box = tiny_predictor.predict(stored).faces[0].box
+    upright_box = tiny_predictor.predict(plain).faces[0].box
+    assert np.allclose(rotated_box, upright_box, atol=6)
+
+
+def test_faces_are_sorted_left_to_right_and_cropped_square(tiny_predictor):
+    data = pytest.importorskip("skimage.data")
+    face = data.astronaut()[40:240, 130:330]
+    row = np.concatenate([face, np.full((200, 120, 3), 255, np.uint8), face], axis=1)
+    result = tiny_predictor.predict(row, explain=True)
+    assert len(result.faces) == 2
+    assert result.faces[0].box[0] < result.faces[1].box[0]
+    crop = result.faces[0].crop
+    assert crop.shape[0] == crop.shape[1]
+
+
+GROUP = SHARED / "photos"
+
+
+@pytest.mark.skipif(not GROUP.is_dir(), reason="shared photos not present")
+def test_real_group_photos(tiny_predictor):
+    assert len(tiny_predictor.predict(GROUP / "couple.jpg").faces) == 2
+    # The group selfie has 7 people; the Haar cascade finds the 3 frontal, uncut faces (see README).
+    assert len(tiny_predictor.predict(GROUP / "selfie-many-people.jpg").faces) >= 3
