@@ -36,10 +36,12 @@ def main() -> None:
             times.append((time.perf_counter() - start) * 1000)
         found = sum(1 for c in counts.values() if c)
         missed = [n for n, c in counts.items() if not c]
-        print(f"{cascade}: photos with a face {found}/{len(photos)} ({found / len(photos):.0%}), "
-              f"faces {sum(counts.values())}, median {statistics.median(times):.0f} ms/photo "
-              f"(max side {detector.max_side}px); group selfie: {counts.get('selfie-many-people.jpg')} faces, "
-              f"couple: {counts.get('couple.jpg')}; missed: {', '.join(missed) or 'none'}")
+        print(
+            f"{cascade}: photos with a face {found}/{len(photos)} ({found / len(photos):.0%}), "
+            f"faces {sum(counts.values())}, median {statistics.median(times):.0f} ms/photo "
+            f"(max side {detector.max_side}px); group selfie: {counts.get('selfie-many-people.jpg')} faces, "
+            f"couple: {counts.get('couple.jpg')}; missed: {', '.join(missed) or 'none'}"
+        )
 
 
 if __name__ == "__main__":

@@ -38,10 +38,12 @@ def main() -> None:
         centres.append(((x + w / 2) / side - 0.5, (y + h / 2) / side - 0.5))
     ratios, centres = np.array(ratios), np.array(centres)
     margin = (np.median(ratios) - 1) / 2
-    print(f"detected {len(ratios)}/{len(faces)} faces; image side / box side: median {np.median(ratios):.3f} "
-          f"(IQR {np.percentile(ratios, 25):.3f}-{np.percentile(ratios, 75):.3f}); box centre offset "
-          f"x {np.median(centres[:, 0]):+.3f}, y {np.median(centres[:, 1]):+.3f} of the side; "
-          f"margin per side to add to a detector box: {margin:.3f}")
+    print(
+        f"detected {len(ratios)}/{len(faces)} faces; image side / box side: median {np.median(ratios):.3f} "
+        f"(IQR {np.percentile(ratios, 25):.3f}-{np.percentile(ratios, 75):.3f}); box centre offset "
+        f"x {np.median(centres[:, 0]):+.3f}, y {np.median(centres[:, 1]):+.3f} of the side; "
+        f"margin per side to add to a detector box: {margin:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Predictor speed on this machine: photo latency (detection + classification) and batched faces/s.
 
-    python benchmarks/predict_speed.py [--model assets/model.keras]
+python benchmarks/predict_speed.py [--model assets/model.keras]
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def main() -> None:
     photo = cv2.resize(data.astronaut(), (640, 480), interpolation=cv2.INTER_AREA)
     assert len(predictor.predict(photo).faces) == 1
     for tta in (False, True):
-        latency = timed(lambda: predictor.predict(photo, tta=tta), 30)
+        latency = timed(lambda tta=tta: predictor.predict(photo, tta=tta), 30)
         print(f"640x480 photo, one face, tta={tta}: median {statistics.median(latency) * 1000:.1f} ms")
     detect = timed(lambda: predictor.detector.detect(photo), 30)
     print(f"  of which detection: median {statistics.median(detect) * 1000:.1f} ms")
@@ -44,7 +44,7 @@ def main() -> None:
     faces = np.random.default_rng(0).integers(0, 255, (2048, 48, 48)).astype(np.uint8)
     for tta in (False, True):
         predictor.predict_faces(faces[:256], tta=tta)
-        seconds = min(timed(lambda: predictor.predict_faces(faces, tta=tta), 3))
+        seconds = min(timed(lambda tta=tta: predictor.predict_faces(faces, tta=tta), 3))
         print(f"batched 48x48 faces, tta={tta}: {len(faces) / seconds:.0f} faces/s")
 
 
