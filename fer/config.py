@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 IMAGE_SIZE = 48
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
 @dataclass(frozen=True)
@@ -128,3 +130,16 @@ class PredictorConfig:
     face_margin: float = 0.1
     min_face_fraction: float = 0.04
     batch_size: int = 256
+
+
+@dataclass(frozen=True)
+class DashboardConfig:
+    """Settings of the Gradio dashboard's server."""
+
+    concurrency_limit: int = 2
+    queue_size: int = 32
+    # Uploaded faces are deleted from Gradio's cache within 10 minutes: (check every, older than) seconds.
+    delete_cache: tuple[int, int] = (300, 600)
+    max_file_size: str = "20mb"
+    live_window_seconds: float = 10.0
+    live_stream_every: float = 0.5

@@ -15,9 +15,6 @@ from fer.errors import InvalidImageError
 DEFAULT_MAX_PIXELS = 60_000_000
 ImageSource = str | Path | bytes | Image.Image | np.ndarray
 
-# Pillow's own bomb guard is a warning below 2x its limit; our explicit limit below is the one that counts.
-Image.MAX_IMAGE_PIXELS = None
-
 
 def _open(source: ImageSource) -> Image.Image:
     if isinstance(source, Image.Image):

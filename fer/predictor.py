@@ -10,14 +10,14 @@ import numpy as np
 import tensorflow as tf
 
 from fer.classes import CLASS_NAMES
-from fer.config import IMAGE_SIZE, PredictorConfig
+from fer.config import ASSETS, IMAGE_SIZE, PredictorConfig
 from fer.detection import FaceDetector
 from fer.errors import InvalidImageError
 from fer.images import ImageSource, load_rgb, to_gray48
 from fer.model import ATTENTION_LAYER, load_shipped_model
 from fer.results import FaceResult, PredictionResult
 
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "assets" / "model.keras"
+DEFAULT_MODEL = ASSETS / "model.keras"
 
 
 class Predictor:

@@ -7,11 +7,9 @@ import json
 import logging
 from pathlib import Path
 
-import numpy as np
-
-from fer.data import load_dataset
 from fer.errors import InvalidImageError
-from fer.metrics import classification_report, format_report
+from fer.evaluation import evaluate
+from fer.metrics import format_report
 from fer.predictor import DEFAULT_MODEL, Predictor
 
 
@@ -29,16 +27,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="write the metrics here as JSON")
     parser.add_argument("--strict", action="store_true", help="stop at the first bad image or CSV row")
     return parser.parse_args(argv)
-
-
-def evaluate(
-    predictor: Predictor, data: str | Path, usage: str | None = None, tta: bool | None = None, strict: bool = False
-) -> dict:
-    dataset = load_dataset(data, usage=usage, strict=strict)
-    probabilities = predictor.predict_faces(dataset.images, tta=tta)
-    report = classification_report(dataset.labels, np.argmax(probabilities, axis=1))
-    report["tta"] = predictor.config.tta if tta is None else tta
-    return report
 
 
 def main(argv: list[str] | None = None) -> None:
