@@ -15,20 +15,19 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 # Gradio reads its upload folder from the environment: give the dashboard its own, cleaned by delete_cache.
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "fer-dashboard-uploads"
 os.environ.setdefault("GRADIO_TEMP_DIR", str(UPLOAD_DIR))
 
-import cv2  # noqa: E402
 import gradio as gr  # noqa: E402
 
 from fer.classes import CLASS_NAMES  # noqa: E402
 from fer.config import ASSETS, DashboardConfig  # noqa: E402
 from fer.errors import InvalidImageError  # noqa: E402
 from fer.evaluation import evaluate  # noqa: E402
+from fer.images import enlarge  # noqa: E402
 from fer.plots import (  # noqa: E402
     CURVE_METRICS,
     class_distribution_figure,
@@ -45,11 +44,6 @@ from fer.video import analyse_video  # noqa: E402
 CONFIG = DashboardConfig()
 EXAMPLES = sorted(str(p) for p in (ASSETS / "examples").glob("*.jpg"))
 ZOOM = 192
-
-
-def _zoom(image: np.ndarray) -> np.ndarray:
-    """Small crops are shown enlarged with visible pixels, so users see exactly what the model saw."""
-    return cv2.resize(image, (ZOOM, ZOOM), interpolation=cv2.INTER_NEAREST)
 
 
 def _face_table(result: PredictionResult) -> pd.DataFrame:
@@ -75,7 +69,7 @@ def face_views(result: PredictionResult | None, choice: str | None):
     if face.uncertain:
         verdict += "\n\n*Uncertain: no emotion stands out for this face.*"
     chart = probability_figure(dict(zip(CLASS_NAMES, face.probabilities.tolist())))
-    return face.crop, _zoom(face.model_input), face.attention_overlay, verdict, chart
+    return face.crop, enlarge(face.model_input, ZOOM), face.attention_overlay, verdict, chart
 
 
 def make_predict(predictor: Predictor):

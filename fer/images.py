@@ -10,9 +10,10 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from fer.config import IMAGE_SIZE
-from fer.errors import InvalidImageError
+from fer.errors import ImageTooLargeError, InvalidImageError
 
 DEFAULT_MAX_PIXELS = 60_000_000
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "GIF", "BMP", "TIFF", "WEBP"}
 ImageSource = str | Path | bytes | Image.Image | np.ndarray
 
 
@@ -20,11 +21,15 @@ def _open(source: ImageSource) -> Image.Image:
     if isinstance(source, Image.Image):
         return source
     try:
-        if isinstance(source, (bytes, bytearray)):
-            if not source:
-                raise InvalidImageError("The file is empty (0 bytes).")
-            return Image.open(io.BytesIO(source))
-        return Image.open(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            if isinstance(source, (bytes, bytearray)):
+                if not source:
+                    raise InvalidImageError("The file is empty (0 bytes).")
+                return Image.open(io.BytesIO(source))
+            return Image.open(source)
+    except Image.DecompressionBombError as error:
+        raise ImageTooLargeError(f"The image has too many pixels to decode safely ({error}).") from error
     except FileNotFoundError as error:
         raise InvalidImageError(f"No such file: {source}") from error
     except IsADirectoryError as error:
@@ -54,9 +59,11 @@ def load_rgb(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.nd
     if isinstance(source, np.ndarray):
         return _array_to_rgb(source)
     image = _open(source)
+    if image.format is not None and image.format not in ALLOWED_FORMATS:
+        raise InvalidImageError(f"{image.format} images are not supported; use JPEG, PNG, GIF, BMP, TIFF or WebP.")
     width, height = image.size
     if width * height > max_pixels:
-        raise InvalidImageError(
+        raise ImageTooLargeError(
             f"The image is {width}x{height} ({width * height / 1e6:.0f} megapixels); the limit is "
             f"{max_pixels / 1e6:.0f} megapixels. Downscale it and try again."
         )
@@ -98,3 +105,8 @@ def to_gray48(rgb: np.ndarray) -> np.ndarray:
             )
         )
     return gray
+
+
+def enlarge(image: np.ndarray, size: int = 192) -> np.ndarray:
+    """Nearest-neighbour enlargement for display, so a 48x48 input shows its real pixels."""
+    return np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.NEAREST))

@@ -80,3 +80,9 @@ def test_arrays_are_accepted_in_common_layouts():
     assert load_rgb(np.ones((5, 6, 4), np.float32)).max() == 255
     with pytest.raises(InvalidImageError, match="shape"):
         load_rgb(np.zeros((5, 6, 7)))
+
+
+def test_huge_declared_size_is_refused_at_open():
+    bomb = _encode(Image.new("1", (20000, 10000)), "PNG")  # 200 MP: Pillow itself refuses to open it
+    with pytest.raises(InvalidImageError, match="pixels"):
+        load_rgb(bomb)
