@@ -1,0 +1,114 @@
+"""Drive the production server's JSON API with concurrent requests on loopback; print throughput and latency.
+
+    python benchmarks/api_load.py [--workers 2] [--requests 200] [--concurrency 8] [--model FILE]
+
+Starts `gunicorn 'flask_app:create_app()'` on 127.0.0.1, sends the bundled example photos (faces and no face)
+and a few bad files, and stops the server when done. Requests are bounded in number and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import concurrent.futures
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "assets" / "examples").glob("*.jpg"))
+BAD = [b"not an image", b"\xff\xd8\xff\xe0" + b"\0" * 64]
+TIME_LIMIT = 600
+
+
+def multipart(payload: bytes, name: str) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="{name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + payload
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def send(url: str, payload: bytes, name: str) -> tuple[int, float]:
+    body, content_type = multipart(payload, name)
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type})
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    return status, time.perf_counter() - start
+
+
+def wait_until_up(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("the server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--model", help="a .keras model (default: the bundled one)")
+    args = parser.parse_args()
+    factory = f"flask_app:create_app({{'MODEL_PATH': {args.model!r}}})" if args.model else "flask_app:create_app()"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--timeout",
+            "120",
+            factory,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{args.port}"
+        wait_until_up(f"{base}/api/health", server)
+        inputs = [(p.read_bytes(), p.name) for p in EXAMPLES] + [(b, "bad.jpg") for b in BAD]
+        jobs = [inputs[i % len(inputs)] for i in range(args.requests)]
+        started = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(args.concurrency) as pool:
+            futures = [pool.submit(send, f"{base}/api/predict", *job) for job in jobs]
+            results = [f.result(timeout=TIME_LIMIT) for f in futures]
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies = sorted(seconds * 1000 for _, seconds in results)
+    statuses = collections.Counter(status for status, _ in results)
+    print(
+        f"{len(results)} requests, concurrency {args.concurrency}, {args.workers} gunicorn workers: "
+        f"{len(results) / elapsed:.1f} requests/s; latency p50 {statistics.median(latencies):.0f} ms, "
+        f"p99 {latencies[int(len(latencies) * 0.99) - 1]:.0f} ms; statuses {dict(sorted(statuses.items()))}"
+    )
+
+
+if __name__ == "__main__":
+    main()
