@@ -34,8 +34,8 @@ class Predictor:
         self.model, self.metadata = load_shipped_model(self.model_path)
         explainer = keras.Model(self.model.input, [self.model.output, self.model.get_layer(ATTENTION_LAYER).output])
         spec = [tf.TensorSpec([None, IMAGE_SIZE, IMAGE_SIZE, 1], tf.float32)]
-        self._forward = tf.function(lambda x: self.model(x, training=False), input_signature=spec)
-        self._explain = tf.function(lambda x: explainer(x, training=False), input_signature=spec)
+        self._forward = tf.function(lambda x: self.model(x, training=False), input_signature=spec, autograph=False)
+        self._explain = tf.function(lambda x: explainer(x, training=False), input_signature=spec, autograph=False)
         self.detector = FaceDetector(self.config.detection_max_side, self.config.min_face_fraction)
 
     def predict_faces(self, faces: np.ndarray, tta: bool | None = None) -> np.ndarray:

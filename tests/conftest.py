@@ -55,3 +55,10 @@ def tiny_predictor(tiny_model_path):
     from fer.predictor import Predictor
 
     return Predictor(tiny_model_path)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests import test_bad_inputs
+
+    if test_bad_inputs.RESULTS:
+        terminalreporter.write_line(test_bad_inputs.pytest_report_corpus())
