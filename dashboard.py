@@ -73,8 +73,13 @@ def face_views(result: PredictionResult | None, choice: str | None):
 
 
 def make_predict(predictor: Predictor):
-    def predict(image_path, min_score, whole_image, tta):
-        """Run the full pipeline on one upload; bad input becomes a message, never an exception."""
+    def predict(image, min_score, whole_image, tta):
+        """Run the full pipeline on one upload; bad input becomes a message, never an exception.
+
+        The event runs with preprocess=False, so a non-image reaches the predictor's own checks (and its clear
+        message) as the uploaded file's path instead of failing inside Gradio's image decoding.
+        """
+        image_path = image.get("path") if isinstance(image, dict) else image
         empty = (None, gr.update(choices=[], value=None), None, None, None, None, "", None, None)
         if image_path is None:
             return "Upload an image, take a webcam photo or paste one.", *empty
@@ -237,6 +242,7 @@ def build_app(predictor: Predictor) -> gr.Blocks:
                 make_predict(predictor),
                 [image, min_score, whole, tta],
                 [message, state, selector, annotated, crop, model_input, attention, verdict, chart, table],
+                preprocess=False,
             )
             selector.change(face_views, [state, selector], [crop, model_input, attention, verdict, chart])
 

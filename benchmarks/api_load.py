@@ -1,9 +1,10 @@
-"""Drive the production server's JSON API with concurrent requests on loopback; print throughput and latency.
+"""Load and soak test of the production server's JSON API on loopback.
 
-    python benchmarks/api_load.py [--workers 2] [--requests 200] [--concurrency 8] [--model FILE]
+    python benchmarks/api_load.py [--workers 2] [--requests 1000] [--concurrency 8] [--model FILE]
 
-Starts `gunicorn 'flask_app:create_app()'` on 127.0.0.1, sends the bundled example photos (faces and no face)
-and a few bad files, and stops the server when done. Requests are bounded in number and time.
+Starts `gunicorn 'flask_app:create_app()'` on 127.0.0.1, sends a mix of the bundled example photos (faces and
+no face) and bad files, then prints requests/s, p50/p95/p99 latency, responses by status, worker restarts and
+each worker's memory (RSS) at the start and the end. Requests are bounded in number and time.
 """
 
 from __future__ import annotations
@@ -51,6 +52,17 @@ def send(url: str, payload: bytes, name: str) -> tuple[int, float]:
     return status, time.perf_counter() - start
 
 
+def worker_rss(master: int) -> dict[int, int]:
+    """RSS in MB of each gunicorn worker (the master's children), read from /proc."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    rss = {}
+    for pid in map(int, children):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                rss[pid] = int(line.split()[1]) // 1024
+    return rss
+
+
 def wait_until_up(url: str, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
@@ -65,7 +77,7 @@ def wait_until_up(url: str, process: subprocess.Popen) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--model", help="a .keras model (default: the bundled one)")
@@ -91,6 +103,9 @@ def main() -> None:
     try:
         base = f"http://127.0.0.1:{args.port}"
         wait_until_up(f"{base}/api/health", server)
+        for _ in range(args.workers * 2):  # let every worker load its model and warm up
+            send(f"{base}/api/predict", EXAMPLES[0].read_bytes(), "warm.jpg")
+        start_rss = worker_rss(server.pid)
         inputs = [(p.read_bytes(), p.name) for p in EXAMPLES] + [(b, "bad.jpg") for b in BAD]
         jobs = [inputs[i % len(inputs)] for i in range(args.requests)]
         started = time.perf_counter()
@@ -98,16 +113,26 @@ def main() -> None:
             futures = [pool.submit(send, f"{base}/api/predict", *job) for job in jobs]
             results = [f.result(timeout=TIME_LIMIT) for f in futures]
         elapsed = time.perf_counter() - started
+        end_rss = worker_rss(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
     latencies = sorted(seconds * 1000 for _, seconds in results)
     statuses = collections.Counter(status for status, _ in results)
+
+    def percentile(q: float) -> float:
+        return latencies[max(0, int(len(latencies) * q) - 1)]
+
     print(
         f"{len(results)} requests, concurrency {args.concurrency}, {args.workers} gunicorn workers: "
         f"{len(results) / elapsed:.1f} requests/s; latency p50 {statistics.median(latencies):.0f} ms, "
-        f"p99 {latencies[int(len(latencies) * 0.99) - 1]:.0f} ms; statuses {dict(sorted(statuses.items()))}"
+        f"p95 {percentile(0.95):.0f} ms, p99 {percentile(0.99):.0f} ms"
     )
+    server_errors = sum(count for status, count in statuses.items() if status >= 500)
+    print(f"responses by status: {dict(sorted(statuses.items()))}; 5xx: {server_errors}")
+    restarts = "none" if set(start_rss) == set(end_rss) else "yes"
+    memory = ", ".join(f"{pid}: {start_rss[pid]} -> {end_rss.get(pid, 'gone')}" for pid in start_rss)
+    print(f"worker restarts: {restarts}; worker RSS MB start -> end: {memory}")
 
 
 if __name__ == "__main__":
