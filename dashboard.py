@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -338,8 +339,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _stop(signum, frame):
+    # Gradio closes its server, and so deletes every cached upload, on KeyboardInterrupt: treat SIGTERM alike.
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop)
     UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
     try:
         predictor = Predictor(args.model)

@@ -26,14 +26,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(command: list[str], url: str, timeout: float = 90):
+def running(command: list[str], url: str, timeout: float = 90, env: dict[str, str] | None = None):
     """Start a server process, wait until `url` answers, and stop it afterwards."""
     process = subprocess.Popen(
         [sys.executable, *command],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )
     try:
         deadline = time.monotonic() + timeout
