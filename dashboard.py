@@ -19,8 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 # Gradio reads its upload folder from the environment: give the dashboard its own, cleaned by delete_cache.
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "fer-dashboard-uploads"
-os.environ.setdefault("GRADIO_TEMP_DIR", str(UPLOAD_DIR))
+UPLOAD_DIR = Path(os.environ.setdefault("GRADIO_TEMP_DIR", str(Path(tempfile.gettempdir()) / "fer-dashboard-uploads")))
 
 import gradio as gr  # noqa: E402
 
