@@ -54,3 +54,21 @@ def test_uploaded_history_that_is_not_a_history(tmp_path):
     path.write_text("a,b\n1,2\n")
     message, *_ = dashboard.training_figures(str(path))
     assert "Cannot chart" in message
+
+
+def test_video_tab_gives_a_timeline_and_csv(tiny_predictor, tmp_path, monkeypatch):
+    import cv2
+
+    monkeypatch.setattr(dashboard, "UPLOAD_DIR", tmp_path)
+    skimage_data = pytest.importorskip("skimage.data")
+    video = tmp_path / "clip.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 10, (512, 512))
+    for _ in range(6):
+        writer.write(cv2.cvtColor(skimage_data.astronaut(), cv2.COLOR_RGB2BGR))
+    writer.release()
+    message, chart, csv_path = dashboard.make_video(tiny_predictor)(str(video), 2, progress=lambda *a, **k: None)
+    assert message.startswith("3 sampled frames") and len(chart.data) == len(CLASS_NAMES)
+    assert open(csv_path).readline().startswith("frame,time,face_id")
+    bad = tmp_path / "bad.mp4"
+    bad.write_text("no")
+    assert dashboard.make_video(tiny_predictor)(str(bad), 2, progress=lambda *a, **k: None)[0].startswith("**Cannot")
