@@ -12,13 +12,15 @@ from __future__ import annotations
 import argparse
 import collections
 import concurrent.futures
-import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
+
+from common import latency_summary, rss_mb, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "assets" / "examples").glob("*.jpg"))
@@ -53,25 +55,9 @@ def send(url: str, payload: bytes, name: str) -> tuple[int, float]:
 
 
 def worker_rss(master: int) -> dict[int, int]:
-    """RSS in MB of each gunicorn worker (the master's children), read from /proc."""
+    """RSS in MB of each gunicorn worker (the master's children)."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    rss = {}
-    for pid in map(int, children):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                rss[pid] = int(line.split()[1]) // 1024
-    return rss
-
-
-def wait_until_up(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit("the server did not start")
+    return {int(pid): rss_mb(int(pid)) for pid in children}
 
 
 def main() -> None:
@@ -117,16 +103,10 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    latencies = sorted(seconds * 1000 for _, seconds in results)
     statuses = collections.Counter(status for status, _ in results)
-
-    def percentile(q: float) -> float:
-        return latencies[max(0, int(len(latencies) * q) - 1)]
-
     print(
         f"{len(results)} requests, concurrency {args.concurrency}, {args.workers} gunicorn workers: "
-        f"{len(results) / elapsed:.1f} requests/s; latency p50 {statistics.median(latencies):.0f} ms, "
-        f"p95 {percentile(0.95):.0f} ms, p99 {percentile(0.99):.0f} ms"
+        f"{len(results) / elapsed:.1f} requests/s; latency {latency_summary([s for _, s in results])}"
     )
     server_errors = sum(count for status, count in statuses.items() if status >= 500)
     print(f"responses by status: {dict(sorted(statuses.items()))}; 5xx: {server_errors}")

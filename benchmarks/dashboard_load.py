@@ -10,25 +10,17 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from common import latency_summary, rss_mb, wait_until_up
 from gradio_client import Client, handle_file
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "assets" / "examples").glob("*.jpg"))
-
-
-def rss_mb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) // 1024
-    return 0
 
 
 def main() -> None:
@@ -46,15 +38,7 @@ def main() -> None:
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{args.port}/"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("the dashboard did not start") from None
-                time.sleep(0.5)
+        wait_until_up(url, server)
         client = Client(url, verbose=False)
         client.predict(handle_file(str(EXAMPLES[0])), 4.0, False, True, api_name="/predict")
         start_rss = rss_mb(server.pid)
@@ -76,16 +60,11 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    latencies = sorted(seconds * 1000 for _, seconds in results)
     failures = sum(1 for ok, _ in results if not ok)
-
-    def percentile(q: float) -> float:
-        return latencies[max(0, int(len(latencies) * q) - 1)]
-
     print(
         f"{len(results)} dashboard predictions, concurrency {args.concurrency}: {len(results) / elapsed:.1f}/s; "
-        f"latency p50 {statistics.median(latencies):.0f} ms, p95 {percentile(0.95):.0f} ms, "
-        f"p99 {percentile(0.99):.0f} ms; failed requests {failures}; RSS {start_rss} -> {end_rss} MB"
+        f"latency {latency_summary([s for _, s in results])}; failed requests {failures}; "
+        f"RSS {start_rss} -> {end_rss} MB"
     )
 
 
