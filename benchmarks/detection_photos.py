@@ -14,6 +14,7 @@ from pathlib import Path
 
 import cv2
 
+from fer.config import PredictorConfig
 from fer.detection import FaceDetector
 from fer.images import load_rgb
 
@@ -26,13 +27,15 @@ def main() -> None:
     if not photos:
         raise SystemExit(f"no photos in {folder}")
     images = {p.name: load_rgb(p) for p in photos}
+    threshold = PredictorConfig().min_detector_score
+    print(f"boxes kept at detector score >= {threshold} (the predictor's default)")
     for cascade in CASCADES:
         detector = FaceDetector()
         detector.cascade = cv2.CascadeClassifier(cv2.data.haarcascades + cascade)
         counts, times = {}, []
         for name, rgb in images.items():
             start = time.perf_counter()
-            counts[name] = len(detector.detect(rgb))
+            counts[name] = sum(1 for _, score in detector.detect(rgb) if score >= threshold)
             times.append((time.perf_counter() - start) * 1000)
         found = sum(1 for c in counts.values() if c)
         missed = [n for n, c in counts.items() if not c]

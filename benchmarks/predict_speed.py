@@ -33,7 +33,8 @@ def main() -> None:
     predictor = Predictor(args.model)
     print(f"model load: {time.perf_counter() - start:.2f} s")
 
-    photo = cv2.resize(data.astronaut(), (640, 480), interpolation=cv2.INTER_AREA)
+    portrait = cv2.resize(data.astronaut(), (480, 480), interpolation=cv2.INTER_AREA)
+    photo = cv2.copyMakeBorder(portrait, 0, 0, 80, 80, cv2.BORDER_REPLICATE)  # 640x480 with one face
     assert len(predictor.predict(photo).faces) == 1
     for tta in (False, True):
         latency = timed(lambda tta=tta: predictor.predict(photo, tta=tta), 30)
