@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 # Gradio reads its upload folder from the environment: give the dashboard its own, cleaned by delete_cache.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home: the dashboard must work offline
 UPLOAD_DIR = Path(os.environ.setdefault("GRADIO_TEMP_DIR", str(Path(tempfile.gettempdir()) / "fer-dashboard-uploads")))
 
 import gradio as gr  # noqa: E402
