@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 IMAGE_SIZE = 48
+# Enough for a 48 MP phone photo; larger images are refused before decoding (decompression bombs).
+MAX_PIXELS = 60_000_000
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
@@ -121,7 +123,7 @@ class PredictorConfig:
 
     tta: bool = True
     uncertain_below: float = 0.4
-    max_pixels: int = 60_000_000
+    max_pixels: int = MAX_PIXELS
     detection_max_side: int = 1024
     # Haar cascade score below which a box is dropped: at 4, every one of 64 real photos still had a face
     # and the boxes found fell from 90 to 71, most of the drop being false boxes (benchmarks/detection_photos.py).

@@ -9,10 +9,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from fer.config import IMAGE_SIZE
+from fer.config import IMAGE_SIZE, MAX_PIXELS
 from fer.errors import ImageTooLargeError, InvalidImageError
 
-DEFAULT_MAX_PIXELS = 60_000_000
 ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "GIF", "BMP", "TIFF", "WEBP"}
 ImageSource = str | Path | bytes | Image.Image | np.ndarray
 
@@ -54,7 +53,7 @@ def _to_rgb(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGB"))
 
 
-def load_rgb(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+def load_rgb(source: ImageSource, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     """Decode to an upright HxWx3 uint8 array, honouring EXIF orientation and refusing bombs and junk."""
     if isinstance(source, np.ndarray):
         return _array_to_rgb(source)
