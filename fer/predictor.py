@@ -87,7 +87,7 @@ class Predictor:
             )
             for i, (box, score) in enumerate(found)
         ]
-        result = PredictionResult(faces, _message(len(faces)), (width, height))
+        result = PredictionResult(faces, _message(len(faces)))
         if explain:
             self._add_explanations(result, rgb, crops)
         return result

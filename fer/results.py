@@ -45,7 +45,6 @@ class PredictionResult:
 
     faces: list[FaceResult]
     message: str
-    image_size: tuple[int, int]
     stages: dict[str, np.ndarray] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
