@@ -14,7 +14,7 @@ import tensorflow as tf
 from fer.augment import augment_batch
 from fer.classes import NUM_CLASSES
 from fer.config import TrainConfig
-from fer.model import save_for_shipping
+from fer.model import build_model, save_for_shipping
 
 LAST_CHECKPOINT = "last.keras"
 BEST_MODEL = "best.keras"
@@ -99,6 +99,22 @@ class ResumableCheckpoint(keras.callbacks.Callback):
         os.replace(tmp, self.out_dir / LAST_CHECKPOINT)
         state = {"epoch": epoch + 1, "best_val_accuracy": self.best}
         (self.out_dir / STATE_FILE).write_text(json.dumps(state))
+
+
+def restore_checkpoint(path: Path, config: TrainConfig, steps_per_epoch: int) -> keras.Model:
+    """The checkpoint's weights and optimizer state under the schedule `config` describes.
+
+    Rebuilding the optimizer (rather than loading it) lets a resumed run change its length: the cosine
+    schedule is stretched or shortened and continues from the saved step.
+    """
+    saved = keras.saving.load_model(path)
+    model = build_model(config.model)
+    compile_model(model, config, steps_per_epoch)
+    model.set_weights(saved.get_weights())
+    model.optimizer.build(model.trainable_variables)
+    for target, source in zip(model.optimizer.variables, saved.optimizer.variables, strict=True):
+        target.assign(source)
+    return model
 
 
 def read_state(out_dir: Path) -> dict:

@@ -1,8 +1,13 @@
+import dataclasses
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from fer.config import fast_preset
+from fer.model import build_model
+from fer.training import compile_model, restore_checkpoint
 from train import train
 
 from .conftest import write_folder
@@ -38,13 +43,30 @@ def test_smoke_run_writes_history_checkpoint_and_resumes(tmp_path):
     assert config["config"]["epochs"] == 2 and config["config"]["model"]["filters"] == [4, 8, 8, 8]
     assert (out / "last.keras").exists() and (out / "model.keras").exists()
 
-    # Resuming continues from the checkpoint's epoch with the saved config, appending to the history.
-    saved = json.loads((out / "train_config.json").read_text())
-    saved["config"]["epochs"] = 3
-    (out / "train_config.json").write_text(json.dumps(saved))
-    train.main(["--data", str(data), "--out", str(out), "--resume"])
+    # Resuming continues from the checkpoint's epoch, appending to the history; --epochs lengthens the run
+    # and the change is recorded.
+    train.main(["--data", str(data), "--out", str(out), "--resume", "--epochs", "3"])
     history = pd.read_csv(out / "history.csv")
     assert history["epoch"].tolist() == [0, 1, 2]
+    config = json.loads((out / "train_config.json").read_text())
+    assert config["config"]["epochs"] == 3 and config["schedule_changes"] == [{"after_epoch": 2, "epochs": 3}]
+
+
+def test_restored_checkpoint_keeps_weights_and_step_under_a_new_schedule(tmp_path):
+    config = dataclasses.replace(
+        fast_preset(), model=dataclasses.replace(fast_preset().model, filters=(4, 8, 8, 8), dense_units=8), epochs=4
+    )
+    model = build_model(config.model)
+    compile_model(model, config, steps_per_epoch=10)
+    model.optimizer.build(model.trainable_variables)
+    model.optimizer.iterations.assign(25)
+    model.save(tmp_path / "last.keras")
+
+    longer = restore_checkpoint(tmp_path / "last.keras", dataclasses.replace(config, epochs=8), steps_per_epoch=10)
+    assert int(longer.optimizer.iterations) == 25
+    assert all(np.array_equal(a, b) for a, b in zip(longer.get_weights(), model.get_weights()))
+    # Halfway through the cosine becomes a quarter of the way: a higher learning rate.
+    assert float(longer.optimizer.learning_rate) > float(model.optimizer.learning_rate)
 
 
 def test_csv_data_uses_its_usage_splits(tmp_path):

@@ -28,6 +28,7 @@ from fer.training import (
     compile_model,
     make_dataset,
     read_state,
+    restore_checkpoint,
 )
 
 HOLDOUT_FRACTION = 0.1
@@ -121,7 +122,15 @@ def run(args: argparse.Namespace) -> Path:
     if args.resume:
         if not (out / LAST_CHECKPOINT).exists():
             raise SystemExit(f"--resume: no checkpoint {out / LAST_CHECKPOINT} to resume from")
-        config = TrainConfig.from_dict(json.loads(config_path.read_text())["config"])
+        recorded = json.loads(config_path.read_text())
+        config = TrainConfig.from_dict(recorded["config"])
+        if args.epochs and args.epochs != config.epochs:
+            config = dataclasses.replace(config, epochs=args.epochs)
+            recorded["config"] = config.to_dict()
+            recorded.setdefault("schedule_changes", []).append(
+                {"after_epoch": read_state(out)["epoch"], "epochs": args.epochs}
+            )
+            config_path.write_text(json.dumps(recorded, indent=2))
     else:
         config = build_config(args)
     keras.utils.set_random_seed(config.seed)
@@ -151,12 +160,13 @@ def run(args: argparse.Namespace) -> Path:
     train_ds = make_dataset(train.images, train.labels, config, training=True)
     val_ds = make_dataset(val.images, val.labels, config, training=False)
     state = read_state(out) if args.resume else {"epoch": 0, "best_val_accuracy": -1.0}
+    steps_per_epoch = max(1, len(train) // config.batch_size)
     if args.resume:
-        model = keras.saving.load_model(out / LAST_CHECKPOINT)
+        model = restore_checkpoint(out / LAST_CHECKPOINT, config, steps_per_epoch)
         print(f"Resuming after epoch {state['epoch']} of {config.epochs}.")
     else:
         model = build_model(config.model)
-        compile_model(model, config, steps_per_epoch=max(1, len(train) // config.batch_size))
+        compile_model(model, config, steps_per_epoch)
         print(f"Model: {model.count_params():,} parameters; config {json.dumps(dataclasses.asdict(config.model))}")
 
     callbacks = [
