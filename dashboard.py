@@ -217,10 +217,10 @@ def build_app(predictor: Predictor) -> gr.Blocks:
                     gr.Examples(EXAMPLES, inputs=image, label="Examples")
                 with gr.Column(scale=1):
                     min_score = gr.Slider(
-                        0,
-                        10,
+                        0.1,
+                        0.95,
                         value=predictor.config.min_detector_score,
-                        step=0.5,
+                        step=0.05,
                         label="Face detector threshold",
                         info="Higher: fewer, surer faces",
                     )

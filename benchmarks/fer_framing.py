@@ -2,8 +2,8 @@
 
     python benchmarks/fer_framing.py [../shared/data/fer2013/val] [N]
 
-Each 48x48 face is upscaled 4x and run through the detector; the image side divided by the detected box
-side tells how much context FER-2013 keeps around what the detector calls a face.
+Each 48x48 face is upscaled 4x, set in a grey surround and run through the detector; the image side divided
+by the detected box side tells how much context FER-2013 keeps around what the detector calls a face.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from fer.config import PredictorConfig
 from fer.data import load_dataset
-from fer.detection import FaceDetector
+from fer.detection import DETECTORS, FaceDetector
 
 UPSCALE = 4
 
@@ -25,15 +26,18 @@ def main() -> None:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     limit = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     faces = load_dataset(folder).images[:limit]
-    detector = FaceDetector(min_face_fraction=0.3)
+    detector = FaceDetector(DETECTORS[PredictorConfig().detector])
     ratios, centres = [], []
     for face in faces:
         big = cv2.resize(face, None, fx=UPSCALE, fy=UPSCALE, interpolation=cv2.INTER_CUBIC)
-        found = detector.detect(cv2.cvtColor(big, cv2.COLOR_GRAY2RGB))
+        side = big.shape[0]
+        # Set in a plain grey surround, as a face sits in a photo: detectors expect context around a face.
+        photo = cv2.copyMakeBorder(big, side, side, side, side, cv2.BORDER_CONSTANT, value=128)
+        found = detector.detect(cv2.cvtColor(photo, cv2.COLOR_GRAY2RGB))
         if not found:
             continue
         (x, y, w, h), _ = max(found, key=lambda item: item[0][2])
-        side = big.shape[0]
+        x, y = x - side, y - side
         ratios.append(side / ((w + h) / 2))
         centres.append(((x + w / 2) / side - 0.5, (y + h / 2) / side - 0.5))
     ratios, centres = np.array(ratios), np.array(centres)

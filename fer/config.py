@@ -124,13 +124,13 @@ class PredictorConfig:
     tta: bool = True
     uncertain_below: float = 0.4
     max_pixels: int = MAX_PIXELS
-    detection_max_side: int = 1024
-    # Haar cascade score below which a box is dropped: at 4, every one of 64 real photos still had a face
-    # and the boxes found fell from 90 to 71, most of the drop being false boxes (benchmarks/detection_photos.py).
-    min_detector_score: float = 4.0
-    # FER-2013 crops are ~1.21x the detector's box (benchmarks/fer_framing.py): add 10% per side.
-    face_margin: float = 0.1
-    min_face_fraction: float = 0.04
+    # BlazeFace variant (fer.detection.DETECTORS): "full_range" finds small faces in group photos,
+    # "short_range" is faster and meant for faces filling much of the frame (webcams, selfies).
+    detector: str = "full_range"
+    # BlazeFace score (0-1) below which a box is dropped; MediaPipe's own default.
+    min_detector_score: float = 0.5
+    # FER-2013 crops are ~1.11x BlazeFace's box (benchmarks/fer_framing.py): add 5.5% per side.
+    face_margin: float = 0.055
     batch_size: int = 256
 
 

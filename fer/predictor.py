@@ -11,7 +11,7 @@ import tensorflow as tf
 
 from fer.classes import CLASS_NAMES
 from fer.config import ASSETS, IMAGE_SIZE, PredictorConfig
-from fer.detection import FaceDetector
+from fer.detection import DETECTORS, FaceDetector
 from fer.errors import InvalidImageError
 from fer.images import ImageSource, load_rgb, to_gray48
 from fer.model import ATTENTION_LAYER, load_shipped_model
@@ -36,7 +36,7 @@ class Predictor:
         spec = [tf.TensorSpec([None, IMAGE_SIZE, IMAGE_SIZE, 1], tf.float32)]
         self._forward = tf.function(lambda x: self.model(x, training=False), input_signature=spec, autograph=False)
         self._explain = tf.function(lambda x: explainer(x, training=False), input_signature=spec, autograph=False)
-        self.detector = FaceDetector(self.config.detection_max_side, self.config.min_face_fraction)
+        self.detector = FaceDetector(DETECTORS[self.config.detector])
 
     def predict_faces(self, faces: np.ndarray, tta: bool | None = None) -> np.ndarray:
         """Probabilities (N x 7) for 48x48 grayscale faces given as (48,48), (N,48,48) or (N,48,48,1), 0-255."""
@@ -72,7 +72,7 @@ class Predictor:
             found = [((0, 0, width, height), 1.0)]
         else:
             threshold = self.config.min_detector_score if min_score is None else min_score
-            found = [item for item in self.detector.detect(rgb) if item[1] >= threshold]
+            found = self.detector.detect(rgb, threshold)
         found.sort(key=lambda item: item[0][0])
         crops = [rgb if whole_image else square_crop(rgb, box, self.config.face_margin) for box, _ in found]
         inputs = np.stack([to_gray48(crop) for crop in crops]) if crops else np.zeros((0, IMAGE_SIZE, IMAGE_SIZE))

@@ -24,13 +24,15 @@ HISTORY_FILE = "history.csv"
 CONFIG_FILE = "train_config.json"
 
 
-def make_dataset(images: np.ndarray, labels: np.ndarray, config: TrainConfig, training: bool) -> tf.data.Dataset:
+def make_dataset(
+    images: np.ndarray, labels: np.ndarray, config: TrainConfig, training: bool, seed: int | None = None
+) -> tf.data.Dataset:
     """uint8 faces in, float batches out; augmentation runs batched inside the tf.data graph."""
     x = images[..., None]
     y = keras.utils.to_categorical(labels, NUM_CLASSES).astype("float32")
     dataset = tf.data.Dataset.from_tensor_slices((x, y))
     if training:
-        dataset = dataset.shuffle(len(x), seed=config.seed, reshuffle_each_iteration=True)
+        dataset = dataset.shuffle(len(x), seed=config.seed if seed is None else seed, reshuffle_each_iteration=True)
     dataset = dataset.batch(config.batch_size, drop_remainder=training and len(x) >= config.batch_size)
     dataset = dataset.map(lambda a, b: (tf.cast(a, tf.float32), b), num_parallel_calls=tf.data.AUTOTUNE)
     if training:

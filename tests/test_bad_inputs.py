@@ -42,7 +42,7 @@ def _snapshot() -> set[Path]:
             dirnames[:] = [
                 d
                 for d in dirnames
-                if d not in {".git", "__pycache__", ".pytest_cache", "runs", ".ruff_cache"}
+                if d not in {".git", "__pycache__", ".pytest_cache", "runs", "checkpoints", ".ruff_cache"}
                 and not d.startswith("pytest-of")
             ]
             found.update(Path(dirpath) / f for f in filenames)
@@ -111,7 +111,9 @@ def test_dashboard(tiny_predictor, case, tmp_path):
     _record("dashboard predict")
     path = tmp_path / case.filename
     path.write_bytes(case.payload)
-    message, result, *_ = dashboard.make_predict(tiny_predictor)(str(path), 4.0, False, False)
+    message, result, *_ = dashboard.make_predict(tiny_predictor)(
+        str(path), tiny_predictor.config.min_detector_score, False, False
+    )
     if case.faces is None:
         assert message.startswith("**Cannot use this file:**") and result is None
     else:

@@ -22,7 +22,7 @@ def test_predict_on_a_face(predict, tmp_path):
     path = tmp_path / "face.jpg"
     Image.fromarray(skimage_data.astronaut()).save(path)
     message, result, selector, annotated, crop, model_input, attention, verdict, chart, table = predict(
-        str(path), 4.0, False, True
+        str(path), 0.5, False, True
     )
     assert message == "1 face found." and len(result.faces) == 1
     assert selector["choices"] == ["Face 1"]
@@ -36,7 +36,7 @@ def test_predict_on_a_face(predict, tmp_path):
 def test_predict_without_a_face_says_so(predict, tmp_path):
     path = tmp_path / "wall.png"
     Image.fromarray(np.full((200, 300, 3), 180, np.uint8)).save(path)
-    message, result, selector, annotated, *views, table = predict(str(path), 4.0, False, True)
+    message, result, selector, annotated, *views, table = predict(str(path), 0.5, False, True)
     assert "No face found" in message and result.faces == []
     assert annotated.shape == (200, 300, 3) and views[-1] is None and table.empty
 
@@ -44,9 +44,9 @@ def test_predict_without_a_face_says_so(predict, tmp_path):
 def test_predict_on_a_bad_file_gives_a_message(predict, tmp_path):
     path = tmp_path / "notes.jpg"
     path.write_text("this is not an image")
-    message, result, *_ = predict(str(path), 4.0, False, True)
+    message, result, *_ = predict(str(path), 0.5, False, True)
     assert message.startswith("**Cannot use this file:**") and result is None
-    assert predict(None, 4.0, False, True)[0].startswith("Upload an image")
+    assert predict(None, 0.5, False, True)[0].startswith("Upload an image")
 
 
 def test_uploaded_history_that_is_not_a_history(tmp_path):

@@ -1,13 +1,14 @@
 import dataclasses
 import json
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
 
 from fer.config import fast_preset
 from fer.model import build_model
-from fer.training import compile_model, restore_checkpoint
+from fer.training import compile_model, make_dataset, restore_checkpoint
 from train import train
 
 from .conftest import write_folder
@@ -93,3 +94,18 @@ def test_unknown_override_is_refused():
 def test_resume_without_checkpoint_is_refused(tmp_path):
     with pytest.raises(SystemExit, match="no checkpoint"):
         train.main(["--data", str(tmp_path), "--out", str(tmp_path / "run"), "--resume"])
+
+
+def test_dataset_order_and_augmentation_follow_the_seed():
+    # A resumed run seeds with seed + epoch, so it must not replay the batches of the epochs it just trained.
+    images = np.arange(64 * 48 * 48, dtype=np.int64).reshape(64, 48, 48) % 251
+    images, labels = images.astype(np.uint8), np.arange(64) % 7
+    config = dataclasses.replace(fast_preset(), batch_size=16)
+
+    def first_batch(seed):
+        keras.utils.set_random_seed(seed)
+        x, _ = next(iter(make_dataset(images, labels, config, training=True, seed=seed)))
+        return x.numpy()
+
+    np.testing.assert_array_equal(first_batch(1), first_batch(1))
+    assert not np.array_equal(first_batch(1), first_batch(3))

@@ -133,7 +133,11 @@ def run(args: argparse.Namespace) -> Path:
             config_path.write_text(json.dumps(recorded, indent=2))
     else:
         config = build_config(args)
-    keras.utils.set_random_seed(config.seed)
+    state = read_state(out) if args.resume else {"epoch": 0, "best_val_accuracy": -1.0}
+    # Shuffling and augmentation draw from seeded generators that restart with the process: offsetting the
+    # seed by the epoch keeps a resumed run from replaying the batches of the epochs it just trained on.
+    epoch_seed = config.seed + state["epoch"]
+    keras.utils.set_random_seed(epoch_seed)
     keras.config.set_dtype_policy("mixed_bfloat16" if config.mixed_precision else "float32")
 
     train, val = load_splits(args, config.seed)
@@ -157,9 +161,8 @@ def run(args: argparse.Namespace) -> Path:
             )
         )
 
-    train_ds = make_dataset(train.images, train.labels, config, training=True)
+    train_ds = make_dataset(train.images, train.labels, config, training=True, seed=epoch_seed)
     val_ds = make_dataset(val.images, val.labels, config, training=False)
-    state = read_state(out) if args.resume else {"epoch": 0, "best_val_accuracy": -1.0}
     steps_per_epoch = max(1, len(train) // config.batch_size)
     if args.resume:
         model = restore_checkpoint(out / LAST_CHECKPOINT, config, steps_per_epoch)
