@@ -225,7 +225,7 @@ def build_app(predictor: Predictor) -> gr.Blocks:
                         info="Higher: fewer, surer faces",
                     )
                     whole = gr.Checkbox(label="Treat the whole image as one face (already-cropped faces)")
-                    tta = gr.Checkbox(value=predictor.config.tta, label="Test-time augmentation (flip)")
+                    tta = gr.Checkbox(value=predictor.config.tta, label="Test-time augmentation (mirror, zoom)")
                     submit = gr.Button("Predict", variant="primary")
                     message = gr.Markdown(elem_id="predict-message")
                     selector = gr.Dropdown(label="Face", choices=[], interactive=True)
@@ -248,7 +248,7 @@ def build_app(predictor: Predictor) -> gr.Blocks:
             selector.change(face_views, [state, selector], [crop, model_input, attention, verdict, chart])
 
         with gr.Tab("Live"):
-            gr.Markdown("Webcam stream: faces are classified about twice a second (single pass, no flip).")
+            gr.Markdown("Webcam stream: faces are classified about twice a second (single pass, no augmentation).")
             with gr.Row():
                 camera = gr.Image(sources=["webcam"], streaming=True, type="numpy", label="Webcam")
                 live_frame = gr.Image(label="Annotated", interactive=False)
@@ -297,7 +297,7 @@ def build_app(predictor: Predictor) -> gr.Blocks:
                     "Bundled model on FER-2013 PublicTest (the validation split used for model selection):\n\n"
                     + _evaluation_summary(stored["single"], "Single pass")
                     + "\n\n"
-                    + _evaluation_summary(stored["tta"], "With flip TTA")
+                    + _evaluation_summary(stored["tta"], "With test-time augmentation")
                 )
                 default = stored["tta"] if predictor.config.tta else stored["single"]
                 with gr.Row():

@@ -42,6 +42,22 @@ def _random_erasing(images: tf.Tensor, probability: float) -> tf.Tensor:
     return tf.where(mask[..., None], noise, images)
 
 
+def zoom_batch(images: tf.Tensor, scale: float) -> tf.Tensor:
+    """Scale faces about their centre (>1 zooms in), filled and resampled as training augmentation does."""
+    size = images.shape[1]
+    centre = (size - 1) / 2.0
+    offset = centre - centre / scale
+    transform = tf.constant([[1.0 / scale, 0.0, offset, 0.0, 1.0 / scale, offset, 0.0, 0.0]])
+    return tf.raw_ops.ImageProjectiveTransformV3(
+        images=images,
+        transforms=tf.tile(transform, [tf.shape(images)[0], 1]),
+        output_shape=[size, size],
+        fill_value=0.0,
+        interpolation="BILINEAR",
+        fill_mode="REFLECT",
+    )
+
+
 def augment_batch(images: tf.Tensor, config: AugmentConfig) -> tf.Tensor:
     """Augment a float32 batch of raw 0-255 faces (B x H x W x 1)."""
     size = images.shape[1]

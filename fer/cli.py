@@ -42,7 +42,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "--tta",
             action=argparse.BooleanOptionalAction,
             default=None,
-            help="flip test-time augmentation (default: the predictor's default)",
+            help="mirror and zoom test-time augmentation (default: the predictor's default)",
         )
     return parser.parse_args(argv)
 

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from fer.augment import zoom_batch
 from fer.classes import CLASS_NAMES
 from fer.config import ASSETS, IMAGE_SIZE, PredictorConfig
 from fer.detection import DETECTORS, FaceDetector
@@ -51,11 +52,17 @@ class Predictor:
         outputs = []
         for start in range(0, len(batch), self.config.batch_size):
             chunk = tf.constant(batch[start : start + self.config.batch_size, ..., None])
-            probabilities = self._forward(chunk).numpy()
-            if tta:
-                probabilities = (probabilities + self._forward(tf.reverse(chunk, axis=[2])).numpy()) / 2
-            outputs.append(probabilities)
+            views = self._tta_views(chunk) if tta else [chunk]
+            probabilities = self._forward(tf.concat(views, axis=0)).numpy()
+            outputs.append(probabilities.reshape(len(views), len(chunk), -1).mean(axis=0))
         return np.concatenate(outputs) if outputs else np.zeros((0, len(CLASS_NAMES)), np.float32)
+
+    def _tta_views(self, faces: tf.Tensor) -> list[tf.Tensor]:
+        mirrored = tf.reverse(faces, axis=[2])
+        views = [faces, mirrored]
+        for scale in self.config.tta_zooms:
+            views += [zoom_batch(faces, scale), zoom_batch(mirrored, scale)]
+        return views
 
     def predict(
         self,

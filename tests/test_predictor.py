@@ -2,8 +2,10 @@ import json
 
 import numpy as np
 import pytest
+import tensorflow as tf
 from PIL import Image
 
+from fer.augment import zoom_batch
 from fer.classes import CLASS_NAMES
 from fer.errors import InvalidImageError
 
@@ -18,11 +20,24 @@ def test_predict_faces_single_and_batch(tiny_predictor):
     np.testing.assert_allclose(tiny_predictor.predict_faces(faces[0], tta=False)[0], batch[0], rtol=1e-5)
 
 
-def test_flip_tta_is_the_mean_of_both_views(tiny_predictor):
-    face = np.random.default_rng(1).integers(0, 255, (48, 48)).astype(np.uint8)
-    plain = tiny_predictor.predict_faces(face, tta=False)
-    flipped = tiny_predictor.predict_faces(face[:, ::-1], tta=False)
-    np.testing.assert_allclose(tiny_predictor.predict_faces(face, tta=True), (plain + flipped) / 2, rtol=1e-5)
+def test_tta_is_the_mean_over_mirror_and_zoom_views(tiny_predictor):
+    face = np.random.default_rng(1).integers(0, 255, (48, 48)).astype(np.float32)
+    views = [face, face[:, ::-1]]
+    for scale in tiny_predictor.config.tta_zooms:
+        views += [zoom_batch(tf.constant(view[None, ..., None]), scale)[0, ..., 0].numpy() for view in views[:2]]
+    assert len(views) == 2 + 2 * len(tiny_predictor.config.tta_zooms)
+    single = tiny_predictor.predict_faces(np.stack(views), tta=False)
+    np.testing.assert_allclose(tiny_predictor.predict_faces(face, tta=True)[0], single.mean(axis=0), rtol=1e-5)
+
+
+def test_zoom_view_scales_about_the_centre():
+    square = np.zeros((48, 48), np.float32)
+    square[18:30, 18:30] = 255
+    batch = tf.constant(square[None, ..., None])
+    np.testing.assert_allclose(zoom_batch(batch, 1.0)[0, ..., 0].numpy(), square, atol=1e-3)
+    zoomed = zoom_batch(batch, 2.0)[0, ..., 0].numpy()
+    assert (zoomed > 127).sum() == pytest.approx(4 * (square > 127).sum(), rel=0.1)
+    assert zoomed[23, 23] == 255 and zoomed[10, 10] < 127 < zoomed[13, 13]
 
 
 def test_wrong_face_shape_is_an_invalid_image(tiny_predictor):

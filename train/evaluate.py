@@ -22,7 +22,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--tta",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="horizontal-flip test-time augmentation (default: the predictor's default)",
+        help="mirror and zoom test-time augmentation (default: the predictor's default)",
     )
     parser.add_argument("--json", type=Path, help="write the metrics here as JSON")
     parser.add_argument("--strict", action="store_true", help="stop at the first bad image or CSV row")
