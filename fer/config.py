@@ -114,7 +114,15 @@ def fast_preset() -> TrainConfig:
     )
 
 
-PRESETS = {"seed": seed_preset, "fast": fast_preset}
+def wide_preset() -> TrainConfig:
+    """The bundled model's recipe: the fast recipe with 1.5x the filters and 70 epochs (about 3 hours here)."""
+    config = fast_preset()
+    config.model.filters = (48, 96, 192, 384)
+    config.epochs = 70
+    return config
+
+
+PRESETS = {"seed": seed_preset, "fast": fast_preset, "wide": wide_preset}
 
 
 @dataclass

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fer.config import fast_preset
+from fer.config import PRESETS, fast_preset
 from fer.model import build_model
 from fer.training import compile_model, make_dataset, restore_checkpoint
 from train import train
@@ -109,3 +109,9 @@ def test_dataset_order_and_augmentation_follow_the_seed():
 
     np.testing.assert_array_equal(first_batch(1), first_batch(1))
     assert not np.array_equal(first_batch(1), first_batch(3))
+
+
+def test_wide_preset_is_the_fast_recipe_with_wider_blocks_and_more_epochs():
+    fast, wide = fast_preset(), PRESETS["wide"]()
+    assert wide.model.filters == (48, 96, 192, 384) and wide.epochs == 70
+    assert dataclasses.replace(wide, model=fast.model, epochs=fast.epochs) == fast
