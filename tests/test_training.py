@@ -113,5 +113,5 @@ def test_dataset_order_and_augmentation_follow_the_seed():
 
 def test_wide_preset_is_the_fast_recipe_with_wider_blocks_and_more_epochs():
     fast, wide = fast_preset(), PRESETS["wide"]()
-    assert wide.model.filters == (48, 96, 192, 384) and wide.epochs == 70
+    assert wide.model.filters == (48, 96, 192, 384) and wide.epochs == 62
     assert dataclasses.replace(wide, model=fast.model, epochs=fast.epochs) == fast
