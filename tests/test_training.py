@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fer.config import PRESETS, fast_preset
+from fer.config import ASSETS, PRESETS, TrainConfig, fast_preset
 from fer.model import build_model
 from fer.training import compile_model, make_dataset, restore_checkpoint
 from train import train
@@ -115,3 +115,8 @@ def test_wide_preset_is_the_fast_recipe_with_wider_blocks_and_more_epochs():
     fast, wide = fast_preset(), PRESETS["wide"]()
     assert wide.model.filters == (48, 96, 192, 384) and wide.epochs == 62
     assert dataclasses.replace(wide, model=fast.model, epochs=fast.epochs) == fast
+
+
+def test_bundled_model_recipe_is_the_wide_preset():
+    recorded = json.loads((ASSETS / "train_config.json").read_text())["config"]
+    assert TrainConfig.from_dict(recorded) == PRESETS["wide"]()
