@@ -108,7 +108,7 @@ def write_predict_csv(path: Path, records: list[dict]) -> None:
 def print_table(record: dict) -> None:
     print(f"{record['file']}: {record['message']}")
     if record["faces"]:
-        print(f"  {'face':<5}{'box (x, y, w, h)':<24}{'emotion':<12}" + "".join(f"{n[:7]:>9}" for n in CLASS_NAMES))
+        print(f"  {'face':<5}{'box (x, y, w, h)':<24}{'emotion':<12}" + "".join(f"{n:>9}" for n in CLASS_NAMES))
     for number, face in enumerate(record["faces"], start=1):
         emotion = face["emotion"] + ("?" if face["uncertain"] else "")
         probabilities = "".join(f"{face['probabilities'][n]:>9.3f}" for n in CLASS_NAMES)
