@@ -115,7 +115,7 @@ def fast_preset() -> TrainConfig:
 
 
 def wide_preset() -> TrainConfig:
-    """The bundled model's recipe: the fast recipe with 1.5x the filters and 62 epochs (about 3 hours here)."""
+    """The bundled model's recipe: the fast recipe with 1.5x the filters and 62 epochs (3-3.5 hours here)."""
     config = fast_preset()
     config.model.filters = (48, 96, 192, 384)
     config.epochs = 62
@@ -130,7 +130,8 @@ class PredictorConfig:
     """Inference settings shared by the CLI and both UIs."""
 
     # Test-time augmentation: average the face, its mirror image and both zoomed by each factor here
-    # (on PublicTest, the mirror alone gained 1.1 points, mirror and zooms 0.9/1.1 gained 1.9; MODEL_CARD.md).
+    # (bundled model on PublicTest: the mirror alone gained 0.56 points, mirror and zooms 0.9/1.1 gained 1.0;
+    # MODEL_CARD.md).
     tta: bool = True
     tta_zooms: tuple[float, ...] = (0.9, 1.1)
     uncertain_below: float = 0.4
@@ -138,7 +139,8 @@ class PredictorConfig:
     # BlazeFace variant (fer.detection.DETECTORS): "full_range" finds small faces in group photos,
     # "short_range" is faster and meant for faces filling much of the frame (webcams, selfies).
     detector: str = "full_range"
-    # BlazeFace score (0-1) below which a box is dropped; MediaPipe's own default.
+    # BlazeFace score (0-1) below which a box is dropped: at 0.5 each of 64 real photos still has a face
+    # (benchmarks/detection_photos.py).
     min_detector_score: float = 0.5
     # FER-2013 crops are ~1.11x BlazeFace's box (benchmarks/fer_framing.py): add 5.5% per side.
     face_margin: float = 0.055

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
-from fer.config import ASSETS
+from fer.config import ASSETS, PredictorConfig
 
 Box = tuple[int, int, int, int]
 
@@ -96,7 +96,7 @@ class FaceDetector:
         # concurrently); detection is a small share of a request, so a lock costs little.
         self._lock = threading.Lock()
 
-    def detect(self, rgb: np.ndarray, min_score: float = 0.5) -> list[tuple[Box, float]]:
+    def detect(self, rgb: np.ndarray, min_score: float = PredictorConfig.min_detector_score) -> list[tuple[Box, float]]:
         height, width = rgb.shape[:2]
         size = self.model.input_size
         scale = size / max(height, width)

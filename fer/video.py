@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from fer.classes import CLASS_NAMES
+from fer.detection import iou as corner_iou
 from fer.errors import InvalidImageError
 from fer.predictor import Predictor
 
@@ -18,13 +19,9 @@ MATCH_IOU = 0.3
 
 
 def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    overlap_w = max(0, min(ax + aw, bx + bw) - max(ax, bx))
-    overlap_h = max(0, min(ay + ah, by + bh) - max(ay, by))
-    overlap = overlap_w * overlap_h
-    union = aw * ah + bw * bh - overlap
-    return overlap / union if union else 0.0
+    """Overlap of two (x, y, w, h) boxes, by the detector's own measure."""
+    (ax, ay, aw, ah), (bx, by, bw, bh) = a, b
+    return float(corner_iou(np.array([ax, ay, ax + aw, ay + ah]), np.array([[bx, by, bx + bw, by + bh]]))[0])
 
 
 class BoxTracker:

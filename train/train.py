@@ -119,6 +119,7 @@ def run(args: argparse.Namespace) -> Path:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     config_path = out / CONFIG_FILE
+    state = read_state(out) if args.resume else {"epoch": 0, "best_val_accuracy": -1.0}
     if args.resume:
         if not (out / LAST_CHECKPOINT).exists():
             raise SystemExit(f"--resume: no checkpoint {out / LAST_CHECKPOINT} to resume from")
@@ -127,13 +128,10 @@ def run(args: argparse.Namespace) -> Path:
         if args.epochs and args.epochs != config.epochs:
             config = dataclasses.replace(config, epochs=args.epochs)
             recorded["config"] = config.to_dict()
-            recorded.setdefault("schedule_changes", []).append(
-                {"after_epoch": read_state(out)["epoch"], "epochs": args.epochs}
-            )
+            recorded.setdefault("schedule_changes", []).append({"after_epoch": state["epoch"], "epochs": args.epochs})
             config_path.write_text(json.dumps(recorded, indent=2))
     else:
         config = build_config(args)
-    state = read_state(out) if args.resume else {"epoch": 0, "best_val_accuracy": -1.0}
     # Shuffling and augmentation draw from seeded generators that restart with the process: offsetting the
     # seed by the epoch keeps a resumed run from replaying the batches of the epochs it just trained on.
     epoch_seed = config.seed + state["epoch"]
