@@ -63,6 +63,10 @@ class TrainConfig:
     schedule: str = "constant"
     warmup_epochs: int = 0
     epochs: int = 80
+    # Stochastic weight averaging (fer.weight_averaging): after `epochs`, this many more at the constant
+    # `swa_learning_rate`, averaging the weights at each epoch end; the average is the saved model.
+    swa_epochs: int = 0
+    swa_learning_rate: float = 0.01
     batch_size: int = 32
     label_smoothing: float = 0.0
     class_weights: bool = True

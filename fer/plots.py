@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from fer.classes import CLASS_NAMES
+from fer.weight_averaging import AVERAGE_METRIC
 
 CURVE_METRICS = ("accuracy", "loss", "precision", "recall")
 
@@ -22,7 +23,8 @@ def read_history(path) -> pd.DataFrame:
 
 
 def history_figure(runs: dict[str, pd.DataFrame], metric: str) -> go.Figure:
-    """Train (solid) and validation (dashed) curves of one metric, for one or more runs."""
+    """Train (solid) and validation (dashed) curves of one metric, for one or more runs; accuracy also shows the
+    weight average's validation accuracy when the run averaged weights."""
     figure = go.Figure()
     for name, history in runs.items():
         prefix = f"{name} " if len(runs) > 1 else ""
@@ -34,6 +36,14 @@ def history_figure(runs: dict[str, pd.DataFrame], metric: str) -> go.Figure:
                 mode="lines",
                 name=f"{prefix}validation",
                 line={"dash": "dash"},
+            )
+        if metric == "accuracy" and history.get(AVERAGE_METRIC, pd.Series(dtype=float)).notna().any():
+            figure.add_scatter(
+                x=history["epoch"],
+                y=history[AVERAGE_METRIC],
+                mode="lines+markers",
+                name=f"{prefix}validation, weight average",
+                line={"dash": "dot"},
             )
     figure.update_layout(
         title=metric.capitalize(), xaxis_title="epoch", yaxis_title=metric, margin={"l": 40, "r": 10, "t": 40, "b": 40}

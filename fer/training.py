@@ -40,6 +40,32 @@ def make_dataset(
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 
+@keras.saving.register_keras_serializable(package="fer")
+class ThenConstant(keras.optimizers.schedules.LearningRateSchedule):
+    """`schedule` for the first `boundary` steps, then `value`: the weight-averaging phase continues the step count
+    of the main schedule, so one optimizer (and one checkpoint format) covers the whole run."""
+
+    def __init__(self, schedule, boundary: int, value: float):
+        self.schedule, self.boundary, self.value = schedule, boundary, value
+
+    def __call__(self, step):
+        before = self.schedule(step) if callable(self.schedule) else self.schedule
+        return keras.ops.where(step < self.boundary, before, self.value)
+
+    def get_config(self):
+        schedule = self.schedule
+        if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+            schedule = keras.optimizers.schedules.serialize(schedule)
+        return {"schedule": schedule, "boundary": self.boundary, "value": self.value}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config["schedule"], dict):
+            config["schedule"] = keras.optimizers.schedules.deserialize(config["schedule"])
+        return cls(**config)
+
+
 def make_optimizer(config: TrainConfig, steps_per_epoch: int) -> keras.optimizers.Optimizer:
     learning_rate = config.learning_rate
     if config.schedule == "cosine":
@@ -52,6 +78,8 @@ def make_optimizer(config: TrainConfig, steps_per_epoch: int) -> keras.optimizer
         )
     elif config.schedule != "constant":
         raise ValueError(f"unknown schedule {config.schedule!r}: use constant or cosine")
+    if config.swa_epochs:
+        learning_rate = ThenConstant(learning_rate, config.epochs * steps_per_epoch, config.swa_learning_rate)
     decay = config.weight_decay or None
     if config.optimizer == "adam":
         return keras.optimizers.Adam(learning_rate, weight_decay=decay)

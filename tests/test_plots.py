@@ -38,6 +38,15 @@ def test_history_figure_has_train_and_validation(history_csv):
     assert list(figure.data[0].x) == [1, 2]
 
 
+def test_accuracy_figure_shows_the_weight_average_when_the_run_averaged(history_csv):
+    history = read_history(history_csv)
+    history["swa_val_accuracy"] = [float("nan"), 0.47]
+    assert [t.name for t in history_figure({"run": history}, "accuracy").data][-1] == "validation, weight average"
+    assert len(history_figure({"run": history}, "loss").data) == 2
+    history["swa_val_accuracy"] = float("nan")
+    assert len(history_figure({"run": history}, "accuracy").data) == 2
+
+
 def test_read_history_rejects_other_csvs(tmp_path):
     path = tmp_path / "other.csv"
     path.write_text("a,b\n1,2\n")

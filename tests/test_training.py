@@ -1,13 +1,16 @@
 import dataclasses
 import json
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
+import tensorflow as tf
 
 from fer.config import ASSETS, PRESETS, AugmentConfig, TrainConfig, fast_preset
-from fer.model import build_model
+from fer.model import build_model, load_shipped_model
 from fer.training import compile_model, make_dataset, restore_checkpoint
+from fer.weight_averaging import recompute_batchnorm
 from train import train
 
 from .conftest import write_folder
@@ -118,3 +121,47 @@ def test_wide_preset_is_the_fast_recipe_with_wider_blocks_and_more_epochs():
 def test_bundled_model_recipe_is_the_wide_preset():
     recorded = json.loads((ASSETS / "train_config.json").read_text())["config"]
     assert TrainConfig.from_dict(recorded) == PRESETS["wide"]()
+
+
+def test_weight_averaging_runs_after_the_schedule_and_ships_the_average(tmp_path):
+    data = write_folder(tmp_path / "data", 6)
+    out = tmp_path / "run"
+    _train(data, out, "--epochs", "2", "--swa-epochs", "2", "--set", "swa_learning_rate=0.003")
+    history = pd.read_csv(out / "history.csv")
+    assert history["epoch"].tolist() == [0, 1, 2, 3]
+    assert history["swa_val_accuracy"][:2].isna().all() and history["swa_val_accuracy"][2:].between(0, 1).all()
+    np.testing.assert_allclose(history["learning_rate"][2:], 0.003)
+    with np.load(out / "swa_average.npz") as saved:
+        assert int(saved["count"]) == 2 and int(saved["last_epoch"]) == 3
+        first_kernel = saved["w0"]
+    shipped, _ = load_shipped_model(out / "model.keras")
+    np.testing.assert_allclose(shipped.get_weights()[0], first_kernel)
+
+
+def test_weight_averaging_can_extend_a_finished_run(tmp_path):
+    data = write_folder(tmp_path / "data", 6)
+    out = tmp_path / "run"
+    _train(data, out, "--epochs", "2")
+    train.main(["--data", str(data), "--out", str(out), "--resume", "--swa-epochs", "1"])
+    history = pd.read_csv(out / "history.csv")
+    assert history["epoch"].tolist() == [0, 1, 2]
+    assert history["val_accuracy"].between(0, 1).all() and history["loss"].gt(0).all()
+    assert history["swa_val_accuracy"][:2].isna().all() and 0 <= history["swa_val_accuracy"][2] <= 1
+    config = json.loads((out / "train_config.json").read_text())
+    assert config["schedule_changes"] == [{"after_epoch": 2, "swa_epochs": 1}]
+
+    # A second resume continues the running mean rather than restarting it.
+    train.main(["--data", str(data), "--out", str(out), "--resume", "--swa-epochs", "2"])
+    with np.load(out / "swa_average.npz") as saved:
+        assert int(saved["count"]) == 2
+
+
+def test_batchnorm_statistics_are_recomputed_as_the_plain_mean_over_the_data():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.BatchNormalization()])
+    batches = [np.full((4, 2), value, "float32") for value in (1.0, 2.0, 6.0)]
+    dataset = tf.data.Dataset.from_tensor_slices((np.concatenate(batches), np.zeros(12))).batch(4)
+    recompute_batchnorm(model, dataset)
+    norm = model.layers[0]
+    np.testing.assert_allclose(norm.moving_mean.numpy(), [3.0, 3.0], rtol=1e-6)
+    np.testing.assert_allclose(norm.moving_variance.numpy(), [0.0, 0.0], atol=1e-6)
+    assert norm.momentum == 0.99

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import pandas as pd
 
 from fer.config import PRESETS, TrainConfig
 from fer.data import FaceDataset, class_weights, load_dataset
@@ -30,6 +31,7 @@ from fer.training import (
     read_state,
     restore_checkpoint,
 )
+from fer.weight_averaging import AVERAGE_METRIC, WeightAverage
 
 HOLDOUT_FRACTION = 0.1
 
@@ -44,6 +46,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--preset", choices=sorted(PRESETS), default="fast")
     parser.add_argument("--seed", type=int)
     parser.add_argument("--epochs", type=int)
+    parser.add_argument("--swa-epochs", type=int, help="epochs of weight averaging after the schedule (0: none)")
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--learning-rate", type=float)
     parser.add_argument(
@@ -65,6 +68,7 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
     named = {
         "seed": args.seed,
         "epochs": args.epochs,
+        "swa_epochs": args.swa_epochs,
         "batch_size": args.batch_size,
         "learning_rate": args.learning_rate,
     }
@@ -115,6 +119,15 @@ def load_splits(args: argparse.Namespace, seed: int) -> tuple[FaceDataset, FaceD
     return train, val
 
 
+def _add_history_column(path: Path, name: str) -> None:
+    """Keras' CSVLogger appends rows without re-reading the header: a run that gains a metric on resume
+    (weight averaging added to a finished run) needs the column in the file first, in the logger's sorted order."""
+    history = pd.read_csv(path)
+    if name not in history:
+        history[name] = np.nan
+        history[["epoch", *sorted(set(history.columns) - {"epoch"})]].to_csv(path, index=False)
+
+
 def run(args: argparse.Namespace) -> Path:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -125,10 +138,15 @@ def run(args: argparse.Namespace) -> Path:
             raise SystemExit(f"--resume: no checkpoint {out / LAST_CHECKPOINT} to resume from")
         recorded = json.loads(config_path.read_text())
         config = TrainConfig.from_dict(recorded["config"])
-        if args.epochs and args.epochs != config.epochs:
-            config = dataclasses.replace(config, epochs=args.epochs)
+        changes = {
+            key: value
+            for key, value in {"epochs": args.epochs, "swa_epochs": args.swa_epochs}.items()
+            if value is not None and value != getattr(config, key)
+        }
+        if changes:
+            config = dataclasses.replace(config, **changes)
             recorded["config"] = config.to_dict()
-            recorded.setdefault("schedule_changes", []).append({"after_epoch": state["epoch"], "epochs": args.epochs})
+            recorded.setdefault("schedule_changes", []).append({"after_epoch": state["epoch"], **changes})
             config_path.write_text(json.dumps(recorded, indent=2))
     else:
         config = build_config(args)
@@ -164,14 +182,21 @@ def run(args: argparse.Namespace) -> Path:
     steps_per_epoch = max(1, len(train) // config.batch_size)
     if args.resume:
         model = restore_checkpoint(out / LAST_CHECKPOINT, config, steps_per_epoch)
-        print(f"Resuming after epoch {state['epoch']} of {config.epochs}.")
+        print(f"Resuming after epoch {state['epoch']} of {config.epochs + config.swa_epochs}.")
     else:
         model = build_model(config.model)
         compile_model(model, config, steps_per_epoch)
         print(f"Model: {model.count_params():,} parameters; config {json.dumps(dataclasses.asdict(config.model))}")
 
-    callbacks = [
-        EpochExtras(),
+    callbacks = [EpochExtras()]
+    averager = None
+    if config.swa_epochs:
+        averager = WeightAverage(config.epochs, out, config.model, train_ds, val_ds)
+        averager.resume(state["epoch"])
+        callbacks.append(averager)
+        if args.resume:
+            _add_history_column(out / HISTORY_FILE, AVERAGE_METRIC)
+    callbacks += [
         keras.callbacks.CSVLogger(str(out / HISTORY_FILE), append=args.resume),
         ResumableCheckpoint(out, config, state["best_val_accuracy"]),
     ]
@@ -185,7 +210,7 @@ def run(args: argparse.Namespace) -> Path:
         model.fit(
             train_ds,
             validation_data=val_ds,
-            epochs=config.epochs,
+            epochs=config.epochs + config.swa_epochs,
             initial_epoch=state["epoch"],
             class_weight=weights,
             callbacks=callbacks,
@@ -198,11 +223,15 @@ def run(args: argparse.Namespace) -> Path:
             f"continue with: python -m train.train --data {args.data} --out {out} --resume"
         ) from None
     final = out / FINAL_MODEL
-    if (out / BEST_MODEL).exists():
+    if averager is not None:
+        save_for_shipping(averager.averaged_model(), config.model, final)
+        print(f"Saved {final}: the average of the last {averager.count} epochs' weights.")
+    elif (out / BEST_MODEL).exists():
         shutil.copyfile(out / BEST_MODEL, final)
+        print(f"Saved {final} (best val accuracy {read_state(out)['best_val_accuracy']:.4f}).")
     else:
         save_for_shipping(model, config.model, final)
-    print(f"Saved {final} (best val accuracy {read_state(out)['best_val_accuracy']:.4f}).")
+        print(f"Saved {final}.")
     return final
 
 
