@@ -18,6 +18,9 @@ from fer.model import build_model
 
 AVERAGE_FILE = "swa_average.npz"
 AVERAGE_METRIC = "swa_val_accuracy"
+# The per-epoch accuracy of the average estimates BatchNorm statistics from this many batches (6,400 faces at
+# batch 128), which saves a minute an epoch on two cores; the saved average gets a full pass over the data.
+MONITOR_BATCHES = 50
 
 
 def recompute_batchnorm(model: keras.Model, dataset: tf.data.Dataset) -> None:
@@ -92,13 +95,17 @@ class WeightAverage(keras.callbacks.Callback):
         tmp = self.path.with_name(self.path.name + ".tmp.npz")
         np.savez(tmp, count=self.count, last_epoch=epoch, **{f"w{i}": w for i, w in enumerate(self.average)})
         os.replace(tmp, self.path)
-        logs[AVERAGE_METRIC] = self._accuracy(self.averaged_model()) if self.val_data is not None else math.nan
+        if self.val_data is None:
+            logs[AVERAGE_METRIC] = math.nan
+        else:
+            logs[AVERAGE_METRIC] = self._accuracy(self.averaged_model(self.train_data.take(MONITOR_BATCHES)))
 
-    def averaged_model(self) -> keras.Model:
-        """A fresh model holding the mean weights, with BatchNorm statistics measured for them."""
+    def averaged_model(self, batchnorm_data: tf.data.Dataset | None = None) -> keras.Model:
+        """A fresh model holding the mean weights, with BatchNorm statistics measured for them (by default over
+        the whole training set)."""
         model = build_model(self.model_config)
         model.set_weights(self.average)
-        recompute_batchnorm(model, self.train_data)
+        recompute_batchnorm(model, self.train_data if batchnorm_data is None else batchnorm_data)
         return model
 
     def _accuracy(self, model: keras.Model) -> float:
