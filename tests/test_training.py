@@ -112,10 +112,10 @@ def test_dataset_order_follows_the_seed():
     assert not np.array_equal(first_batch(1), first_batch(3))
 
 
-def test_wide_preset_is_the_fast_recipe_with_wider_blocks_and_more_epochs():
+def test_wide_preset_is_the_fast_recipe_with_wider_blocks_more_epochs_and_weight_averaging():
     fast, wide = fast_preset(), PRESETS["wide"]()
-    assert wide.model.filters == (48, 96, 192, 384) and wide.epochs == 62
-    assert dataclasses.replace(wide, model=fast.model, epochs=fast.epochs) == fast
+    assert wide.model.filters == (48, 96, 192, 384) and wide.epochs == 62 and wide.swa_epochs == 20
+    assert dataclasses.replace(wide, model=fast.model, epochs=fast.epochs, swa_epochs=0) == fast
 
 
 def test_bundled_model_recipe_is_the_wide_preset():
