@@ -7,9 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from fer.classes import CLASS_NAMES
-from fer.weight_averaging import AVERAGE_METRIC
 
 CURVE_METRICS = ("accuracy", "loss", "precision", "recall")
+# The history column fer.weight_averaging writes: the weight average's validation accuracy per epoch.
+AVERAGE_METRIC = "swa_val_accuracy"
 
 
 def read_history(path) -> pd.DataFrame:
@@ -20,6 +21,10 @@ def read_history(path) -> pd.DataFrame:
         raise ValueError(f"{path} is not a training history: it lacks {['epoch', *missing]}")
     history["epoch"] = history["epoch"] + 1
     return history
+
+
+def has_weight_average(history: pd.DataFrame) -> bool:
+    return history.get(AVERAGE_METRIC, pd.Series(dtype=float)).notna().any()
 
 
 def history_figure(runs: dict[str, pd.DataFrame], metric: str) -> go.Figure:
@@ -37,7 +42,7 @@ def history_figure(runs: dict[str, pd.DataFrame], metric: str) -> go.Figure:
                 name=f"{prefix}validation",
                 line={"dash": "dash"},
             )
-        if metric == "accuracy" and history.get(AVERAGE_METRIC, pd.Series(dtype=float)).notna().any():
+        if metric == "accuracy" and has_weight_average(history):
             figure.add_scatter(
                 x=history["epoch"],
                 y=history[AVERAGE_METRIC],

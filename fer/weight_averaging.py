@@ -15,9 +15,9 @@ import tensorflow as tf
 
 from fer.config import ModelConfig
 from fer.model import build_model
+from fer.plots import AVERAGE_METRIC
 
 AVERAGE_FILE = "swa_average.npz"
-AVERAGE_METRIC = "swa_val_accuracy"
 # The per-epoch accuracy of the average estimates BatchNorm statistics from this many batches (6,400 faces at
 # batch 128), which saves a minute an epoch on two cores; the saved average gets a full pass over the data.
 MONITOR_BATCHES = 50
@@ -59,7 +59,7 @@ class WeightAverage(keras.callbacks.Callback):
         out_dir: Path,
         model_config: ModelConfig,
         train_data: tf.data.Dataset,
-        val_data: tf.data.Dataset | None,
+        val_data: tf.data.Dataset,
     ):
         super().__init__()
         self.start_epoch, self.path = start_epoch, out_dir / AVERAGE_FILE
@@ -95,10 +95,7 @@ class WeightAverage(keras.callbacks.Callback):
         tmp = self.path.with_name(self.path.name + ".tmp.npz")
         np.savez(tmp, count=self.count, last_epoch=epoch, **{f"w{i}": w for i, w in enumerate(self.average)})
         os.replace(tmp, self.path)
-        if self.val_data is None:
-            logs[AVERAGE_METRIC] = math.nan
-        else:
-            logs[AVERAGE_METRIC] = self._accuracy(self.averaged_model(self.train_data.take(MONITOR_BATCHES)))
+        logs[AVERAGE_METRIC] = self._accuracy(self.averaged_model(self.train_data.take(MONITOR_BATCHES)))
 
     def averaged_model(self, batchnorm_data: tf.data.Dataset | None = None) -> keras.Model:
         """A fresh model holding the mean weights, with BatchNorm statistics measured for them (by default over

@@ -16,12 +16,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 
 from fer.classes import CLASS_NAMES  # noqa: E402
 from fer.data import load_dataset  # noqa: E402
-from fer.plots import CURVE_METRICS, read_history  # noqa: E402
-from fer.weight_averaging import AVERAGE_METRIC  # noqa: E402
+from fer.plots import AVERAGE_METRIC, CURVE_METRICS, has_weight_average, read_history  # noqa: E402
 
 
 def save_curves(history_path: Path, out: Path) -> list[Path]:
@@ -32,7 +30,7 @@ def save_curves(history_path: Path, out: Path) -> list[Path]:
         ax.plot(history["epoch"], history[metric], label="train")
         if f"val_{metric}" in history:
             ax.plot(history["epoch"], history[f"val_{metric}"], "--", label="validation (PublicTest)")
-        if metric == "accuracy" and history.get(AVERAGE_METRIC, pd.Series(dtype=float)).notna().any():
+        if metric == "accuracy" and has_weight_average(history):
             ax.plot(history["epoch"], history[AVERAGE_METRIC], ".:", label="validation, weight average")
         ax.set(title=metric.capitalize(), xlabel="epoch", ylabel=metric)
         ax.grid(alpha=0.3)

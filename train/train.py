@@ -18,6 +18,7 @@ from fer.config import PRESETS, TrainConfig
 from fer.data import FaceDataset, class_weights, load_dataset
 from fer.errors import InvalidImageError
 from fer.model import build_model, save_for_shipping
+from fer.plots import AVERAGE_METRIC
 from fer.training import (
     BEST_MODEL,
     CONFIG_FILE,
@@ -31,7 +32,7 @@ from fer.training import (
     read_state,
     restore_checkpoint,
 )
-from fer.weight_averaging import AVERAGE_METRIC, WeightAverage
+from fer.weight_averaging import WeightAverage
 
 HOLDOUT_FRACTION = 0.1
 
